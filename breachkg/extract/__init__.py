@@ -1,0 +1,1 @@
+"""Reading article text: numbers, dates, entities, categories, incidents."""

@@ -1,0 +1,1 @@
+"""Loaders: one module per source kind, picked by name (installed as ``breachkg.loaders``)."""
