@@ -97,6 +97,7 @@ class BK(DefinedNamespace):
     recordKey: URIRef
     # vocabulary flags
     specialCategory: URIRef
+    verisVariety: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")
