@@ -1,12 +1,12 @@
 """Where the shipped data files live (ontology, vocabularies, registry, queries, samples).
 
-Installed, they are package data read through ``importlib.resources``; in a source
+Installed, they are package data found through their import spec; in a source
 checkout that was not installed, the top-level folders are used directly.
 """
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 from pathlib import Path
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -21,12 +21,15 @@ def resource_dir(name: str) -> Path:
     """The folder of shipped resource ``name`` ('ontology', 'queries' or 'samples')."""
     package, folder = _PACKAGES[name]
     try:
-        found = importlib.resources.files(package)
-        path = Path(str(found))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+        # The data folders have no __init__.py: they are namespace packages, for which
+        # importlib.resources.files() gives a MultiplexedPath, not a folder; the spec's
+        # search locations are the installed folders.
+        spec = importlib.util.find_spec(package)
+    except (ModuleNotFoundError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
     return _REPO / folder
 
 
