@@ -305,7 +305,12 @@ class QuadWriter:
         for alias in sw.aliases:
             self.add(node, SKOS_ALT, Literal(alias))
         if sw.publisher is not None:
-            self.add(node, _node(BK.publishedBy), self.organization(sw.publisher))
+            publisher = self.organization(sw.publisher)
+            if not sw.publisher.is_vendor:
+                # Whoever publishes software is a vendor too (bk:publishedBy ranges over
+                # bk:Vendor), e.g. a health insurer that runs its own professional portal.
+                self.add(publisher, RDF_TYPE, _node(BK.SoftwarePublisher))
+            self.add(node, _node(BK.publishedBy), publisher)
         return node
 
     def named(self, entity: ThreatActor | Marketplace, cls: str) -> NamedNode:
