@@ -193,6 +193,11 @@ def _jsonld_value(term, prefixes: list[tuple[str, str]]) -> dict:
     return {"@value": term.value, "@type": _compact(term.datatype.value, prefixes)}
 
 
+def _value_order(value: str | dict) -> tuple:
+    """Sort key of a JSON-LD value: a compact IRI string, or a value / node object."""
+    return (value,) if isinstance(value, str) else tuple(sorted(value.items()))
+
+
 def export_jsonld(store: Store) -> bytes:
     """JSON-LD 1.1 with a compact ``@context`` from PREFIXES, one ``@graph`` per named graph.
 
@@ -222,7 +227,7 @@ def export_jsonld(store: Store) -> bytes:
             node = graphs[g][sid]
             for key, values in node.items():
                 if isinstance(values, list):
-                    node[key] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+                    node[key] = sorted(values, key=_value_order)
             nodes.append(node)
         if g is None:
             top.extend(nodes)

@@ -6,6 +6,7 @@ package of the ``test`` extra) on a free loopback port, started once per session
 
 from __future__ import annotations
 
+import os
 import selectors
 import shutil
 import socket
@@ -18,8 +19,25 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from breachkg.store import MemoryStore, OxigraphStore, RemoteStore, Store
+
+# hypothesis: "ci" (default) is derandomized and has no deadline, so every run tries the same
+# cases on a loaded machine; HYPOTHESIS_PROFILE=dev explores new random cases each run.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.register_profile(
+    "dev", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).resolve().parent
 SERVER_START_DEADLINE = 30.0
