@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from breachkg.extract.dates import find_published
-from breachkg.extract.incidents import analyse_sentence, build_incident, segment
+from breachkg.extract.incidents import analyse_sentence, attach_usages, build_incident, segment
 from breachkg.extract.nlp import detect_language
 from breachkg.extract.text import Sentence, split_sentences
 from breachkg.model import Incident, Place
@@ -63,13 +63,15 @@ def extract_article(
     default_country = _default_country(facts)
     incidents: list[Incident] = []
     seen: set[str] = set()
-    for draft in segment(facts):
+    drafts = segment(facts)
+    for draft in drafts:
         incident = build_incident(
             draft, language=language, published=published, default_country=default_country
         )
         if incident is not None and incident.key not in seen:
             seen.add(incident.key)
             incidents.append(incident)
+    incidents = attach_usages(incidents, facts, drafts)
     if not title:
         first = next((s for s in sentences if s.is_title), None)
         title = first.text if first else None

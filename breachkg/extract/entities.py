@@ -107,6 +107,8 @@ def _clean_name(name: str) -> str:
     name = re.sub(rf"(?:\s+{_CONNECT})+$", "", name, flags=re.I)
     # drop a leading article written with a capital at the start of a sentence
     name = re.sub(r"^(?:The|A|An|Le|La|Les|L['’]|Un|Une)\s*(?=[A-ZÀ-Þ0-9])", "", name.strip())
+    # and a preposition of contrast ("Unlike X, which ...")
+    name = re.sub(r"^(?:Unlike|Like|Contrairement à|Comme)\s+(?=[A-ZÀ-Þ0-9])", "", name)
     return name.strip()
 
 
@@ -286,7 +288,16 @@ _SOFTWARE_HEAD = (
 )
 _SW_AFTER_HEAD = re.compile(
     rf"\b(?P<head>{_SOFTWARE_HEAD})(?: (?:web|métier|metier|de gestion|en ligne|called|named|"
-    rf"known as|dubbed|de gestion de sant[ée]))?\s+(?P<name>{_NAME})"
+    rf"known as|dubbed|de gestion de sant[ée]))?"
+    # "le logiciel de dossier patient X": a lower-case description before the name
+    rf"(?:\s+(?:de|du|d['’])\s*(?!(?:la|le|les|l['’]|soci[ée]t[ée]|groupe|entreprise|firme|"
+    rf"l['’][ée]diteur)\b)[a-zà-ÿ]+(?:\s+(?!(?:par|de|du|des|et|ou)\b)[a-zà-ÿ]+)?){{0,2}}"
+    rf"\s+(?P<name>{_NAME})"
+)
+#: "its records system, CareChart, is ...": the name in apposition after the head.
+_SW_HEAD_APPOSITION = re.compile(
+    rf"\b(?:[Ii]ts|[Tt]heir|[Ss]on|[Ss]a|[Ll]eurs?)\s+(?:[\w-]+\s+){{0,2}}(?:system|software|"
+    rf"platform|application|logiciel|plateforme|progiciel)\s*,\s+(?P<name>{_NAME})\s*,"
 )
 _SW_APPOSITION = re.compile(
     rf"(?P<name>{_NAME}),\s+(?:un|une|le|la|son|sa|leur|a|an|the|its|their)\s+(?:\w+\s+){{0,2}}"
@@ -478,6 +489,11 @@ def _kind_of(head: str) -> str:
     return "establishment"
 
 
+def kind_of_head(head: str) -> str:
+    """The organisation kind a head noun names: "clinique" -> clinic, "hospitals" -> hospital."""
+    return _kind_of(head)
+
+
 def _mention(role: str, m: re.Match, group: str = "name", **kw) -> Mention | None:
     if m.group(group) is None:
         return None
@@ -496,7 +512,31 @@ def find_mentions(sentence: str, language: str = "fr") -> list[Mention]:
     found += _pattern_mentions(sentence, language)
     found += _collective_mentions(sentence)
     found += _place_mentions(sentence, found, language)
-    return _resolve(sentence, found, language)
+    return _attach_publishers(sentence, _resolve(sentence, found, language))
+
+
+#: "S, édité par V", "the S software made by V": V publishes S.
+_PUBLISHED_BY = re.compile(
+    r"^[\s,]*(?:(?:qui |which |that )?(?:est |sont |is |was |are |a ete |has been )?"
+    r"(?:[\w-]+\s+){0,6}?)?(?:edite|developpe|commercialise|concu|published|developed|made|"
+    r"sold|marketed|built|written|supplied|provided|fourni|distribue)e?s?\s+(?:par|by)\s+(?:la societe |l['’]entreprise |"
+    r"l['’]editeur |le groupe |the company |the firm |the vendor )?$"
+)
+
+
+def _attach_publishers(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """A software with no known publisher gets the vendor an agent phrase names after it."""
+    folded = fold_text(sentence)
+    out = list(mentions)
+    for i, sw in enumerate(out):
+        if sw.role != "software" or sw.related or sw.unnamed:
+            continue
+        for v in out:
+            if v.role == "vendor" and v.start >= sw.end and v.start - sw.end <= 90:
+                if _PUBLISHED_BY.match(folded[sw.end : v.start]):
+                    out[i] = replace(sw, related=v.name)
+                break
+    return out
 
 
 def _pattern_mentions(sentence: str, language: str) -> list[Mention]:
@@ -528,11 +568,11 @@ def _pattern_mentions(sentence: str, language: str) -> list[Mention]:
         mention = _mention("victim", m, kind=_kind_of(m.group("head")))
         if mention:
             out.append(mention)
-    for pattern in (_SW_AFTER_HEAD, _SW_APPOSITION, _EN_SW_BEFORE_HEAD):
+    for pattern in (_SW_AFTER_HEAD, _SW_APPOSITION, _EN_SW_BEFORE_HEAD, _SW_HEAD_APPOSITION):
         for m in pattern.finditer(sentence):
             mention = _mention("software", m)
             if mention:
-                out.append(mention)
+                out += _split_possessive(mention)
     for m in _VENDOR_AGENT.finditer(sentence):
         mention = _mention("vendor", m, kind="publisher")
         if mention:
@@ -649,6 +689,22 @@ def _pattern_mentions(sentence: str, language: str) -> list[Mention]:
             Mention("victim", name, m.start("head"), m.end("adj"), _kind_of(m.group("head")))
         )
     return out
+
+
+_POSSESSOR = re.compile(r"^(?P<owner>.+?)['’]s?\s+(?P<product>\S.*)$")
+
+
+def _split_possessive(m: Mention) -> list[Mention]:
+    """ "Medisys Labs' CarePoint": the publisher, then its product (related to it)."""
+    found = _POSSESSOR.match(m.name)
+    if found is None or not (_is_name(found["owner"]) and _is_name(found["product"])):
+        return [m]
+    owner, product = found["owner"], found["product"]
+    start = m.start + found.start("product")
+    return [
+        Mention("vendor", owner, m.start, m.start + len(owner), "publisher"),
+        Mention("software", product, start, start + len(product), related=owner),
+    ]
 
 
 _HEAD_END = re.compile(

@@ -19,6 +19,16 @@ Per incident: specific victims win over collective ones ("laboratoires"), the co
 most precise figure of the largest cluster of close figures (510 000 over "un
 demi-million"), and the date is the earliest stated to the month or day, refined by a
 finer date of the same month (periods such as "entre 2015 et 2020" are context).
+
+Supply-chain usages (``Incident.usages``, ``bk:usesSoftware``) come from three places:
+usage statements of the incident's sentences ("X utilise le logiciel S", see
+``breachkg.extract.usages``; "la clinique" stands for the incident's one named clinic);
+victims of an attack through a named software (the sentence naming both in one clause,
+else the attack sentence naming the incident's only software), unless a sentence says the
+victim does not use it; and victims of a vendor's unnamed product ("le même logiciel,
+commercialisé par V" -> "logiciel de V").  Usage statements in sentences no incident took go
+to the incident naming the same software, else the first one.  ``Incident.summary`` is the
+incident's first body sentence, cut near 200 characters at a word boundary.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from breachkg.extract.entities import (
 )
 from breachkg.extract.numbers import Count, find_counts, significant_digits
 from breachkg.extract.text import Sentence, fold_text
+from breachkg.extract.usages import UsageMention, find_usages, same_clause
 from breachkg.iris import mint_iri, normalize_name, short_hash
 from breachkg.model import (
     Evidence,
@@ -104,6 +115,7 @@ class SentenceFacts:
     disclosure: bool
     non_health: bool
     anaphora: bool = False
+    usages: list[UsageMention] = field(default_factory=list)
 
     def of(self, role: str) -> list[Mention]:
         return [m for m in self.mentions if m.role == role]
@@ -189,6 +201,11 @@ def analyse_sentence(
     attack = find_attack_types(text)
     cue = bool(_CUE.search(folded)) or bool(attack)
     mentions = find_mentions(text, language)
+    usages = find_usages(text, mentions)
+    if not cue:
+        # "S est utilisé par 250 établissements": a counted user, not a victim
+        users = {(u.user.start, u.user.end) for u in usages if u.user.collective}
+        mentions = [m for m in mentions if not (m.collective and (m.start, m.end) in users)]
     towns = find_town_victims(text) if (attack or cue) and language == "fr" else []
     dateline = bool(dates) and len(text) < 60 and bool(_DATELINE_ONLY.match(folded)) and not cue
     return SentenceFacts(
@@ -209,6 +226,7 @@ def analyse_sentence(
         disclosure=bool(_DISCLOSURE.search(folded)),
         non_health=bool(_NON_HEALTH.search(folded)) and not HEALTH_WORD.search(folded),
         anaphora=bool(_ANAPHORA.search(folded)),
+        usages=usages,
     )
 
 
@@ -293,7 +311,7 @@ def _only_town(sf: SentenceFacts, town: Mention) -> SentenceFacts:
     return SentenceFacts(
         sf.sentence, sf.evidence, sf.counts, sf.dates, mentions, [], sf.attack_types,
         sf.categories, sf.cue, sf.generic, sf.dateline, sf.disclosure, sf.non_health,
-        sf.anaphora,
+        sf.anaphora, sf.usages,
     )  # fmt: skip
 
 
@@ -392,29 +410,8 @@ def build_incident(
                 unnamed_software.append((m, sf))
                 continue
             key = fold_text(m.name)
-            if key in software:
-                continue
-            publisher = None
-            if m.related:
-                p = registry.get(fold_text(m.related)) or next(
-                    (v for v in sf.of("vendor") if fold_text(v.name) == fold_text(m.related)), None
-                )
-                kind = (p.kind if p else None) or "publisher"
-                publisher = Organization(m.related, kind, iri=p.iri if p else None)
-                if (
-                    p is not None
-                    and p.iri
-                    and kind in ("publisher", "vendor", "service_provider", "vendor_group")
-                ):
-                    parent_name = _registry_parent(p.iri)
-                    if parent_name:
-                        publisher = Organization(
-                            m.related,
-                            kind,
-                            parent=Organization(parent_name[0], "vendor_group", iri=parent_name[1]),
-                            iri=p.iri,
-                        )
-            software[key] = Stated(Software(m.name, publisher=publisher, iri=m.iri), ev)
+            if key not in software:
+                software[key] = Stated(_software(m, sf, registry), ev)
         for m in sf.of("actor"):
             actors.setdefault(
                 m.iri or fold_text(m.name), Stated(ThreatActor(m.name, iri=m.iri), ev)
@@ -461,6 +458,11 @@ def build_incident(
     )
     group = short_hash(key, length=8)
     usages = _usages(draft, victims, unnamed_software, language, group)
+    usages = _merge_usages(
+        usages
+        + _stated_usages(draft.facts, software, registry, group, victims)
+        + _implied_usages(draft, victims, software, registry, group)
+    )
     victim_orgs = tuple(
         Stated(_cohort(m, group) if m.collective else _org(m, registry), ev) for m, ev in victims
     )
@@ -475,6 +477,7 @@ def build_incident(
         data_categories=tuple(categories[c] for c in sorted(categories)),
         places=tuple(places.values()),
         usages=tuple(usages),
+        summary=_summary(draft),
         affected_count=count_st,
         occurred=None if disclosed else date_st,
         disclosed=date_st if disclosed else None,
@@ -489,6 +492,30 @@ def _victim_place(m: Mention) -> Place | None:
     if entry is None:
         return None
     return Place(entry.name, entry.place_kind or "place", entry.country_code, iri=entry.iri)
+
+
+def _software(m: Mention, sf: SentenceFacts, registry: dict[str, Mention]) -> Software:
+    """A named software with its publisher (and the publisher's registry parent group)."""
+    publisher = None
+    if m.related:
+        p = registry.get(fold_text(m.related)) or next(
+            (v for v in sf.of("vendor") if fold_text(v.name) == fold_text(m.related)), None
+        )
+        kind = (p.kind if p else None) or "publisher"
+        publisher = Organization(m.related, kind, iri=p.iri if p else None)
+        if p is not None and p.iri and kind in VENDOR_KIND_NAMES:
+            parent_name = _registry_parent(p.iri)
+            if parent_name:
+                publisher = Organization(
+                    m.related,
+                    kind,
+                    parent=Organization(parent_name[0], "vendor_group", iri=parent_name[1]),
+                    iri=p.iri,
+                )
+    return Software(m.name, publisher=publisher, iri=m.iri)
+
+
+VENDOR_KIND_NAMES = ("publisher", "vendor", "service_provider", "vendor_group")
 
 
 def _registry_parent(iri: str) -> tuple[str, str] | None:
@@ -635,12 +662,20 @@ def _cohort(m: Mention, group: str) -> Organization:
 
 
 def _usages(draft, victims, unnamed_software, language, group) -> list[Stated[Usage]]:
+    """Victims of an incident whose software the article leaves unnamed ("le même
+    logiciel, commercialisé par V"): each uses "logiciel de V"."""
     out = []
-    cohorts = [(m, ev) for m, ev in victims if m.collective]
+    cohorts = list(victims)
     if not cohorts:
         return out
-    for _software, sf in unnamed_software:
-        vendor = next(iter(sf.of("vendor")), None)
+    for product, sf in unnamed_software:
+        # the vendor named right after the product ("le même logiciel, fourni par V"),
+        # in its longest form, else the sentence's first vendor
+        vendors = sf.of("vendor")
+        after = sorted(
+            (v for v in vendors if v.start >= product.end), key=lambda v: (v.start, v.start - v.end)
+        )
+        vendor = after[0] if after else next(iter(vendors), None)
         if vendor is None:
             continue
         registry = _vendor_index()
@@ -648,6 +683,149 @@ def _usages(draft, victims, unnamed_software, language, group) -> list[Stated[Us
         name = f"logiciel de {vendor.name}" if language == "fr" else f"software of {vendor.name}"
         sw = Software(name, publisher=publisher, iri=mint_iri("software", name))
         for cohort, _ in cohorts:
-            est = _cohort(cohort, group)
+            est = _user_org(cohort, group, registry)
             out.append(Stated(Usage(est, sw), sf.evidence))
+    return out
+
+
+def _user_org(m: Mention, group: str, registry: dict[str, Mention]) -> Organization:
+    """The organisation a usage is stated for: a cohort qualified by its incident, else the
+    same node the organisation has as victim or vendor."""
+    return _cohort(m, group) if m.collective else _org(m, registry)
+
+
+def _user_key(m: Mention) -> str:
+    return m.iri or fold_text(m.name)
+
+
+def _resolve_user(user: Mention, victims) -> Mention | None:
+    """A usage's user; "la clinique" stands for the incident's one named victim of that
+    kind (None when there is no single one)."""
+    if not user.unnamed:
+        return user
+    named = [v for v, _ in victims if not v.collective]
+    fitting = [v for v in named if user.kind in (v.kind, "establishment")] or (
+        named if len(named) == 1 and user.kind == "establishment" else []
+    )
+    return fitting[0] if len({_user_key(v) for v in fitting}) == 1 else None
+
+
+def _stated_usages(facts, software, registry, group, victims=()) -> list[Stated[Usage]]:
+    """The usages the sentences state in so many words ("X utilise le logiciel S")."""
+    out = []
+    for sf in facts:
+        for u in sf.usages:
+            user = _resolve_user(u.user, victims)
+            if u.negated or user is None:
+                continue
+            u = replace(u, user=user)
+            st = software.get(fold_text(u.software.name))
+            sw = st.value if st else _software(u.software, sf, registry)
+            out.append(Stated(Usage(_user_org(u.user, group, registry), sw), sf.evidence))
+    return out
+
+
+def _implied_usages(draft, victims, software, registry, group) -> list[Stated[Usage]]:
+    """Victims of an incident through a named software use it: evidence is a sentence
+    naming both in one clause with an attack cue, else -- when the incident has a single
+    named software -- the attack sentence naming the software.  A statement that the victim
+    does not use the software vetoes the edge; a publisher does not "use" its own product."""
+    denied = {
+        (_user_key(user), fold_text(u.software.name))
+        for sf in draft.facts
+        for u in sf.usages
+        if u.negated and (user := _resolve_user(u.user, victims)) is not None
+    }
+    attack = [sf for sf in draft.facts if (sf.cue or sf.attack_types) and not sf.generic]
+    out = []
+    for key, st in software.items():
+        sw = st.value
+        naming = [sf for sf in attack if any(fold_text(m.name) == key for m in sf.of("software"))]
+        for v, _ in victims:
+            if (_user_key(v), key) in denied or (
+                sw.publisher and fold_text(sw.publisher.name) == fold_text(v.name)
+            ):
+                continue
+            linking = next((sf for sf in naming if _links(sf, v, key)), None)
+            if linking is None and len(software) == 1 and naming:
+                if any(_names_victim(sf, v) for sf in attack):
+                    linking = naming[0]
+            if linking is not None:
+                out.append(Stated(Usage(_user_org(v, group, registry), sw), linking.evidence))
+    return out
+
+
+def _names_victim(sf: SentenceFacts, v: Mention) -> list[Mention]:
+    return [m for m in [*sf.of("victim"), *sf.towns] if _same_victim(m, v)]
+
+
+def _links(sf: SentenceFacts, v: Mention, key: str) -> bool:
+    """The sentence names the victim and the software in one clause."""
+    text = sf.sentence.text
+    return any(
+        same_clause(text, a.start, b.start)
+        for a in _names_victim(sf, v)
+        for b in sf.of("software")
+        if fold_text(b.name) == key
+    )
+
+
+def _merge_usages(usages: list[Stated[Usage]]) -> list[Stated[Usage]]:
+    """One usage per (establishment, software) pair, the first evidence kept."""
+    out: dict[tuple[str, str], Stated[Usage]] = {}
+    for st in usages:
+        key = (st.value.establishment.node.value, st.value.software.node.value)
+        if key not in out or (out[key].evidence is None and st.evidence is not None):
+            out[key] = st
+    return list(out.values())
+
+
+_SUMMARY_LENGTH = 200
+
+
+def _summary(draft: Draft) -> str | None:
+    """The incident's first evidence sentence (a body sentence before the headline), cut
+    at a word boundary near 200 characters: the source's own words, as a short quote."""
+    quoted = [sf for sf in draft.facts if sf.evidence is not None]
+    if not quoted:
+        return None
+    first = min(quoted, key=lambda sf: (sf.sentence.is_title, sf.evidence.start))
+    text = " ".join(first.evidence.quote.split())
+    if len(text) <= _SUMMARY_LENGTH:
+        return text
+    cut = text[:_SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:-–—(")
+    return cut + "…"
+
+
+def attach_usages(
+    incidents: list[Incident], facts: list[SentenceFacts], drafts: list[Draft]
+) -> list[Incident]:
+    """Usages stated in sentences no incident took (a generic "S is used by 250 hospitals"
+    paragraph) go to the incident that names the software, else to the first incident."""
+    if not incidents:
+        return incidents
+    taken = {id(sf.sentence) for d in drafts for sf in d.facts}
+    leftover = [sf for sf in facts if id(sf.sentence) not in taken and sf.usages]
+    if not leftover:
+        return incidents
+    registry = _vendor_index()
+    out = list(incidents)
+    for sf in leftover:
+        for u in sf.usages:
+            if u.negated or u.user.unnamed:
+                continue
+            name = fold_text(u.software.name)
+            i = next(
+                (i for i, inc in enumerate(out) if any(
+                    fold_text(s.value.name) == name for s in inc.software)),
+                0,
+            )  # fmt: skip
+            inc = out[i]
+            sw = next(
+                (s.value for s in inc.software if fold_text(s.value.name) == name),
+                _software(u.software, sf, registry),
+            )
+            group = short_hash(inc.key, length=8)
+            usage = Stated(Usage(_user_org(u.user, group, registry), sw), sf.evidence)
+            out[i] = replace(inc, usages=tuple(_merge_usages([*inc.usages, usage])))
     return out

@@ -1,7 +1,7 @@
 """The JSON view of an article's extraction, as ``breachkg extract --json`` writes it.
 
 One object per article: ``{"article", "language", "published", "title", "incidents": [{"id"
-(the incident IRI), "key", "date", "affected_count", "victim_organizations", "vendors",
+(the incident IRI), "key", "summary", "date", "affected_count", "victim_organizations", "vendors",
 "software", "attack_types", "threat_actors", "marketplaces", "data_categories",
 "locations", "usages"}]}`` -- the format ``/work/shared/eval/score.py`` reads.  Files are
 written atomically (a temporary file in the same folder, then ``os.replace``).
@@ -32,6 +32,7 @@ def incident_json(incident: Incident) -> dict:
     return {
         "id": incident.node.value,
         "key": incident.key,
+        "summary": incident.summary,
         "date": date.value if date else None,
         "affected_count": incident.affected_count.value if incident.affected_count else None,
         "victim_organizations": [written_name(s.value) for s in incident.victims],
