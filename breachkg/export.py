@@ -96,7 +96,7 @@ def export_store(
     source = store if graph is None else graph_subset(store, graph)
     data = exporter.write(source)
     path = write_bytes_atomically(out, data)
-    if describe:
+    if describe and path.is_file():  # not beside /dev/stdout or a pipe
         from breachkg.void import describe_dataset_turtle
 
         description = describe_dataset_turtle(source, [(path.name, exporter.media_type)])

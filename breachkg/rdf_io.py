@@ -164,8 +164,22 @@ def _current_umask() -> int:
 
 
 def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
+
+    A target that exists but is not a regular file (``/dev/stdout``, a named pipe) is
+    written through instead: replacing it would swap a device node for a file.  Failures
+    raise ``BreachkgInputError`` naming the path.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise BreachkgInputError(path, "cannot write: is a folder")
+    if path.exists() and not path.is_file():
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as err:
+            raise BreachkgInputError(path, f"cannot write: {err.strerror or err}") from None
+        return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from breachkg.loaders.person_names import find_person_names, mask_names
+from pyoxigraph import Literal, Quad
+
 from breachkg.errors import BreachkgInputError
 from breachkg.iris import mint_article_graph_iri
 from breachkg.model import LoadedSource, Source, incident_quads, source_quads
@@ -481,6 +484,7 @@ def load_article(article: Article, *, extractor: Extractor | None = None) -> Loa
     incidents = list(getattr(found, "incidents", None) or [])
     for incident in incidents:
         quads.update(dict.fromkeys(incident_quads(incident, source_iri=graph)))
+    quads = dict.fromkeys(mask_people(list(quads), article))
     evidence = sum(1 for q in quads if q.object.value.endswith("ontology#Evidence"))
     return LoadedSource(
         graph=graph,
@@ -494,6 +498,36 @@ def load_article(article: Article, *, extractor: Extractor | None = None) -> Loa
         },
         source=source,
     )
+
+
+_ENTITY_NAME_PREDICATES = frozenset(
+    {"https://schema.org/name", "http://www.w3.org/2004/02/skos/core#altLabel"}
+)
+_STRING_TYPES = frozenset(
+    {
+        "http://www.w3.org/2001/XMLSchema#string",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+    }
+)
+
+
+def mask_people(quads: list[Quad], article: Article) -> list[Quad]:
+    """The quads with names of private individuals masked in every text literal (quotes,
+    summaries, title); see ``breachkg.loaders.person_names``."""
+    keep = [q.object.value for q in quads if q.predicate.value in _ENTITY_NAME_PREDICATES]
+    names = find_person_names(article.text + "\n" + (article.title or ""), keep)
+    if not names:
+        return quads
+    masked = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, Literal) and o.datatype.value in _STRING_TYPES:
+            text = mask_names(o.value, names)
+            if text != o.value:
+                o = Literal(text, language=o.language) if o.language else Literal(text)
+                q = Quad(q.subject, q.predicate, o, q.graph_name)
+        masked.append(q)
+    return masked
 
 
 def load(

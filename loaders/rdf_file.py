@@ -19,6 +19,8 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from pyoxigraph import BlankNode
+
 from breachkg.errors import BreachkgInputError
 from breachkg.iris import mint_graph_iri
 from breachkg.model import LoadedSource
@@ -45,6 +47,10 @@ def load(path: str | Path, *, graph: str | None = None) -> Iterator[LoadedSource
     except OSError as err:
         raise BreachkgInputError(path, err.strerror or str(err)) from None
     quads = parse_rdf_bytes(data, format, where=path)
+    if graph is None and any(isinstance(q.graph_name, BlankNode) for q in quads):
+        raise BreachkgInputError(
+            path, "a named graph is named by a blank node; name it with an IRI or use --graph"
+        )
     default = graph or rdf_file_graph_iri(data)
     groups = {default: quads} if graph else group_by_graph(quads, default)
     for iri in sorted(groups):
