@@ -55,6 +55,9 @@ MIN_LETTERS = 40
 MIN_LETTER_SHARE = 0.55
 #: Fewest words (runs of two or more letters) an article must hold.
 MIN_WORDS = 8
+#: Longest article text, in characters: news articles are far shorter, and extraction
+#: time grows faster than linearly with length, so a book-sized "article" is refused.
+MAX_CHARS = 200_000
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -312,6 +315,10 @@ def _clean_text(text: str) -> str:
 
 
 def _check_letters(where: object, text: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise BreachkgInputError(
+            where, f"too long for a news article ({len(text)} > {MAX_CHARS} characters)"
+        )
     if _CONTROL.search(text):
         raise BreachkgInputError(where, "control characters, not article text")
     letters = sum(c.isalpha() for c in text)

@@ -328,3 +328,10 @@ def test_cli_ingest_prints_articles_incidents_and_skipped(tmp_path, monkeypatch)
     lines = stdout.getvalue().splitlines()
     assert lines[-1] == "articles 1, incidents 1, skipped 1"
     assert lines[0].startswith("ingested 1 source(s): ")
+
+
+def test_book_sized_text_is_refused_before_extraction(tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_text("Titre\n\n" + "Un hôpital a été attaqué. " * 9000, encoding="utf-8")
+    with pytest.raises(BreachkgInputError, match=r"book\.txt: too long for a news article"):
+        na.read_article(path)
