@@ -98,7 +98,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     progress = not args.quiet and sys.stderr.isatty()
     with open_cli_store(args) as store:
         from breachkg.errors import BreachkgValidationError
-        from breachkg.validate import validate_source
+        from breachkg.pipeline import validate_source
 
         check = None if args.no_validate else validate_source
         try:
@@ -314,22 +314,15 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate every named graph of the store, or of the given RDF files, against the
     shapes, each graph with the ontology.  Prints the report; exit status 0 when no result
     is a violation (warnings alone pass), 1 when some is, 2 on an error."""
-    from breachkg.validate import format_report, validate_graph
+    from breachkg import pipeline
 
     options = dict(shapes=args.shapes, engine=args.engine, graph=args.graph, lang=args.lang)
     if args.paths:
-        from pyoxigraph import Store
-
-        from breachkg.validate import open_data
-
-        merged = Store()
-        for path in args.paths:
-            merged.extend(open_data(path))
-        report = validate_graph(merged, **options)
+        report = pipeline.validate_files(args.paths, **options)
     else:
         with open_cli_store(args, must_exist=True) as store:
-            report = validate_graph(store, **options)
-    sys.stdout.write(format_report(report, args.format, args.lang))
+            report = pipeline.validate_store(store, **options)
+    sys.stdout.write(report.formatted(args.format, args.lang))
     return 0 if report.conforms else 1
 
 
@@ -354,6 +347,13 @@ def _add_serve(p: argparse.ArgumentParser) -> None:
         "threads, abandoned past it",
     )
     p.add_argument("--threads", type=int, default=8, metavar="N", help="HTTP threads (8)")
+    p.add_argument(
+        "--cache",
+        type=int,
+        default=1024,
+        metavar="N",
+        help="keep the last N answers of a read-only embedded store (1024; 0: off)",
+    )
     add_store_arguments(p)
 
 
@@ -379,6 +379,7 @@ def run_serve(args: argparse.Namespace) -> int:
         cors=args.cors,
         timeout=args.timeout,
         max_rows=args.max_rows,
+        cache=args.cache,
     )
     serve(app, host=args.host, port=args.port, threads=args.threads, public=args.public)
     return 0

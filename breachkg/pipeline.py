@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from breachkg.errors import (
     BreachkgInputError,
@@ -23,6 +24,9 @@ from breachkg.model import LoadedSource
 from breachkg.rdf_io import is_rdf_file
 from breachkg.store import MemoryStore, OxigraphStore, RemoteStore, Store
 from breachkg.vocab import GRAPH_NS, PREFIXES
+
+if TYPE_CHECKING:
+    from breachkg.validate import ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +311,11 @@ def ingest_articles(
             store.replace_graphs({g: list(quads) for g, quads in batch.items()})
             for g, quads in batch.items():
                 report.graphs[g] = len(quads)
+            log.info(
+                "committed a batch of %d article graph(s), %d in all",
+                len(batch),
+                len(report.graphs),
+            )
             batch.clear()
 
     bar = tqdm(
@@ -641,9 +650,16 @@ def build_report(
     """
     from breachkg.report import build_report as write_report
 
-    if load_vocabularies and not has_ontology(store):
-        load_ontology(store)
-    return write_report(store, out_dir or DEFAULT_REPORT_DIR, fmt=fmt, lang=lang)
+    out = Path(out_dir or DEFAULT_REPORT_DIR)
+    if out.exists() and not out.is_dir():
+        raise BreachkgParameterError("--out", f"{out} exists and is not a folder")
+    try:  # before the vocabularies go in, so a bad --out leaves the store alone
+        out.mkdir(parents=True, exist_ok=True)
+        if load_vocabularies and not has_ontology(store):
+            load_ontology(store)
+        return write_report(store, out, fmt=fmt, lang=lang)
+    except OSError as err:  # a folder that cannot be made: one line, no trace
+        raise BreachkgInputError(out, f"cannot write: {err.strerror or err}") from None
 
 
 DEFAULT_REPORT_DIR = os.path.join("breachkg-data", "report")
@@ -720,3 +736,31 @@ def extract_articles_to_json(
             report.files.append(target)
             report.incidents += len(found.incidents)
     return report
+
+
+# --- validate: SHACL over the store or over RDF files (breachkg.validate) -------------------
+def validate_source(source: LoadedSource) -> ValidationReport:
+    """The ingest hook: validate one source's graph before it is stored (pass it as
+    ``validate=`` to the ingest functions; ``breachkg ingest`` does unless --no-validate)."""
+    from breachkg import validate
+
+    return validate.validate_source(source)
+
+
+def validate_store(store: Store, **options) -> ValidationReport:
+    """Validate every named graph of ``store`` (``options``: shapes, engine, graph, lang)."""
+    from breachkg.validate import validate_graph
+
+    return validate_graph(store, **options)
+
+
+def validate_files(paths: Iterable[str | os.PathLike[str]], **options) -> ValidationReport:
+    """Validate RDF files (their graphs merged in one dataset) without any store."""
+    from pyoxigraph import Store as OxStore
+
+    from breachkg.validate import open_data, validate_graph
+
+    merged = OxStore()
+    for path in paths:
+        merged.extend(open_data(path))
+    return validate_graph(merged, **options)
