@@ -653,11 +653,15 @@ def _intrusion_windows(draft: Draft, published: str | None) -> list:
 
 
 def _cohort(m: Mention, group: str) -> Organization:
-    """A collective victim: its IRI is qualified by its incident, so that "laboratoires"
-    of two different incidents stay two cohorts."""
+    """A collective victim: its IRI comes from its kind and is qualified by its incident, so
+    that "laboratoires" of two different incidents stay two cohorts, while "laboratoires" and
+    "laboratoires de biologie médicale" of one incident told by two articles are one."""
     kind = m.kind or "establishment"
     return Organization(
-        m.name, kind, member_count=m.member_count, iri=mint_iri("establishment", m.name, group)
+        m.name,
+        kind,
+        member_count=m.member_count,
+        iri=mint_iri("establishment", f"{kind} cohort", group),
     )
 
 
