@@ -13,7 +13,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -255,8 +254,7 @@ class QuadWriter:
         if evidence is None:
             return
         ev = _node(
-            f"{self.graph.value}/evidence/"
-            + short_hash(s, p, o, evidence.start, evidence.end)
+            f"{self.graph.value}/evidence/" + short_hash(s, p, o, evidence.start, evidence.end)
         )
         self.add(ev, RDF_TYPE, _node(BK.Evidence))
         self.add(ev, RDF_SUBJECT, s)
