@@ -146,3 +146,13 @@ def test_victims_and_counts_of_short_reports(text, victims, count):
     (incident,) = extract_article(text, published="2024-06-01").incidents
     assert [v.value.name for v in incident.victims] == victims
     assert incident.affected_count.value == count
+
+
+def test_a_regulator_reporting_a_breach_is_not_its_victim():
+    text = (
+        "Deux opérateurs de tiers payant ont été piratés en février 2024. La CNIL a indiqué "
+        "que les données de plus de 33 millions de personnes étaient concernées."
+    )
+    ex = extract_article(text, language="fr", published="2024-02-08")
+    victims = {st.value.name for inc in ex.incidents for st in inc.victims}
+    assert "CNIL" not in victims

@@ -850,9 +850,24 @@ def _is_place_name(m: Mention) -> bool:
     return entry is not None
 
 
+def _is_registry_non_establishment(m: Mention) -> bool:
+    """A pattern-found victim that the registry knows only as another kind of organisation
+    (a regulator or agency such as the CNIL or ANSSI, a holding): reporting on a breach is
+    not being its victim ("La CNIL a indiqué que les données de 33 millions ...")."""
+    from breachkg.gazetteer import lookup
+
+    if m.role != "victim" or m.iri or m.collective or m.unnamed or m.town:
+        return False
+    return lookup(m.name, "establishment") is None and lookup(m.name, "organization") is not None
+
+
 def _resolve(sentence: str, found: list[Mention], language: str) -> list[Mention]:
     """Drop overlaps (registry links win, then longer spans), persons and duplicates."""
-    found = [m for m in map(_link, found) if not _is_place_name(m)]
+    found = [
+        m
+        for m in map(_link, found)
+        if not _is_place_name(m) and not _is_registry_non_establishment(m)
+    ]
     order = {"actor": 0, "software": 1, "vendor": 2, "marketplace": 3, "victim": 4, "place": 5}
     linked_spans = [(m.start, m.end) for m in found if m.linked and m.role != "place"]
     kept: list[Mention] = []
