@@ -222,9 +222,16 @@ def test_bad_article_files_are_refused_in_one_line(tmp_path, capsys, name, data,
 
 def test_a_very_long_line_without_breaks_is_read(tmp_path):
     path = tmp_path / "long-line.txt"
-    path.write_text("Le laboratoire a été piraté et les résultats publiés. " * 20_000)
+    path.write_text("Le laboratoire a été piraté et les résultats publiés. " * 3_000)
     article = news_article.read_article(path)
-    assert len(article.text) > 1_000_000
+    assert len(article.text) > 150_000
+
+
+def test_a_book_sized_line_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "book-line.txt"
+    path.write_text("Le laboratoire a été piraté et les résultats publiés. " * 20_000)
+    with pytest.raises(BreachkgInputError, match=r"book-line\.txt: too long for a news article"):
+        news_article.read_article(path)
 
 
 # --- RDF files ---------------------------------------------------------------------------------
