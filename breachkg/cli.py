@@ -387,14 +387,24 @@ def run_serve(args: argparse.Namespace) -> int:
 
 # report ---------------------------------------------------------------------------------------
 def _add_report(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="markdown",
-                   help="report format (markdown)")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "html"),
+        default="markdown",
+        help="report format (markdown)",
+    )
     p.add_argument("--lang", choices=("fr", "en"), default="fr", help="labels language (fr)")
-    p.add_argument("--out", metavar="DIR", default=os.path.join("breachkg-data", "report"),
-                   help="folder for the report, its charts and GraphML/GEXF "
-                   "(./breachkg-data/report)")
-    p.add_argument("--no-vocabularies", action="store_true",
-                   help="do not load the ontology graphs into the store when missing")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default=os.path.join("breachkg-data", "report"),
+        help="folder for the report, its charts and GraphML/GEXF (./breachkg-data/report)",
+    )
+    p.add_argument(
+        "--no-vocabularies",
+        action="store_true",
+        help="do not load the ontology graphs into the store when missing",
+    )
     add_store_arguments(p)
 
 
@@ -407,11 +417,17 @@ def run_report(args: argparse.Namespace) -> int:
     from breachkg.pipeline import build_report
 
     with open_cli_store(args, must_exist=True) as store:
-        files = build_report(store, args.out, fmt=args.format, lang=args.lang,
-                             load_vocabularies=not args.no_vocabularies)
+        files = build_report(
+            store,
+            args.out,
+            fmt=args.format,
+            lang=args.lang,
+            load_vocabularies=not args.no_vocabularies,
+        )
     if not args.quiet:
-        print(f"wrote {files.report} ({len(files.charts)} charts, "
-              f"{len(files.exports)} network files)")
+        print(
+            f"wrote {files.report} ({len(files.charts)} charts, {len(files.exports)} network files)"
+        )
     return 0
 
 

@@ -623,8 +623,9 @@ def load_ontology(store: Store) -> dict[str, int]:
     graphs = {}
     for path in ontology_files():
         iri = ontology_graph_iri(path)
-        graphs[iri] = [Quad(q.subject, q.predicate, q.object, NamedNode(iri))
-                       for q in read_rdf_file(path)]
+        graphs[iri] = [
+            Quad(q.subject, q.predicate, q.object, NamedNode(iri)) for q in read_rdf_file(path)
+        ]
     store.replace_graphs(graphs)
     return {iri: len(quads) for iri, quads in graphs.items()}
 
@@ -673,8 +674,9 @@ def demo_load_ontology(run: DemoRun) -> None:
 
 def demo_report(run: DemoRun) -> None:
     """Write the report (markdown, French) with its charts into OUT/report."""
-    files = build_report(run.store, run.out_dir / "report", fmt="markdown", lang="fr",
-                         load_vocabularies=False)
+    files = build_report(
+        run.store, run.out_dir / "report", fmt="markdown", lang="fr", load_vocabularies=False
+    )
     run.outputs["report"] = files.report
     run.echo(f"  wrote {files.report} and {len(files.charts)} charts in {files.report.parent}")
 
@@ -701,8 +703,11 @@ def json_name_for(article_name: str) -> str:
     import re
 
     stem = Path(article_name.replace(":", "-")).name
-    stem = Path(stem).stem if Path(stem).suffix.lower() in (".txt", ".md", ".markdown",
-                                                           ".html", ".htm") else stem
+    stem = (
+        Path(stem).stem
+        if Path(stem).suffix.lower() in (".txt", ".md", ".markdown", ".html", ".htm")
+        else stem
+    )
     stem = re.sub(r"\.jsonl-", "-", stem)
     return re.sub(r"[^\w.-]+", "-", stem).strip("-.") + ".json"
 
