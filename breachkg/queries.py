@@ -4,8 +4,9 @@ A canned query opens with grlc's ``#+`` YAML header (title, summary, description
 parameters, columns), then plain SPARQL.  Parameters are BASIL variables: ``?_name_type``
 is required, ``?__name_type`` optional.  A value is checked against its declared type,
 turned into one RDF term, and bound by ONE ``VALUES`` row added at the top of the outer
-``WHERE``: user text never becomes query text, so quotes, ``} UNION {`` or ``>`` in a
-value cannot change the query.  An ``iri`` parameter also takes a prefixed name
+``WHERE`` and repeated at the top of each sub-select that projects the variable (so a
+sub-select computes one vendor, not all of them): user text never becomes query text, so
+quotes, ``} UNION {`` or ``>`` in a value cannot change the query.  An ``iri`` parameter also takes a prefixed name
 (``bk:peopleAffected``) or an entity name (``Softway Medical``), resolved through
 ``schema:name``/``skos:altLabel`` in the store, else minted with ``mint_iri``.
 
@@ -392,7 +393,11 @@ def outer_where_brace(sparql: str) -> int:
 def bind_parameters(
     query: CannedQuery, params: Mapping[str, object] | None = None, store: Store | None = None
 ) -> str:
-    """The query text with ONE VALUES row for the given parameters.
+    """The query text with ONE VALUES row for the given parameters, repeated in sub-selects.
+
+    The row goes at the top of the outer WHERE and again at the top of each sub-select
+    that projects a bound variable (see ``sub_select_groups``), so Oxigraph computes, say,
+    one vendor's figures rather than every vendor's and keeping one row.
 
     Unknown names, missing required parameters and ill-typed values raise
     ``BreachkgParameterError`` naming the parameter.  Optional parameters left out stay
@@ -409,11 +414,100 @@ def bind_parameters(
             raise BreachkgParameterError(p.name, f"is required by {query.name}")
     if not bound:
         return query.sparql
-    brace = outer_where_brace(query.sparql)
+    inserts = [(outer_where_brace(query.sparql), bound)]
+    for brace, group in sub_select_groups(query.sparql, [v for v, _ in bound]):
+        inserts.append((brace, [(v, t) for v, t in bound if v in group]))
+    sparql = query.sparql
+    for brace, row_terms in sorted(inserts, key=lambda item: item[0], reverse=True):
+        sparql = sparql[: brace + 1] + values_row(row_terms) + sparql[brace + 1 :]
+    return sparql
+
+
+def values_row(bound: list[tuple[str, Term]]) -> str:
+    """``VALUES (?a ?b) { (<term> "term") }``: terms serialized by pyoxigraph, never user text."""
     variables = " ".join(f"?{v}" for v, _ in bound)
     terms = " ".join(str(t) for _, t in bound)
-    row = f"\n  VALUES ({variables}) {{ ({terms}) }}"
-    return query.sparql[: brace + 1] + row + query.sparql[brace + 1 :]
+    return f"\n  VALUES ({variables}) {{ ({terms}) }}"
+
+
+def _scan_tokens(sparql: str) -> list[tuple[int, str]]:
+    """Braces, parentheses, ``SELECT`` keywords and variables with their offsets.
+
+    Strings, IRIs and comments are skipped, so a brace or ``?x`` inside them is no token.
+    """
+    tokens, i, n = [], 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c in "\"'":
+            i = _string_end(sparql, i)
+        elif c == "<" and (m := re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:])):
+            i += len(m.group(0))
+        elif c == "#":
+            j = sparql.find("\n", i)
+            i = n if j < 0 else j
+        elif c in "{}()*":
+            tokens.append((i, c))
+            i += 1
+        elif c in "?$" and (m := re.match(r"[?$]([A-Za-z0-9_]+)", sparql[i:])):
+            tokens.append((i, "?" + m.group(1)))
+            i += len(m.group(0))
+        elif (m := re.match(r"[A-Za-z_][A-Za-z0-9_]*", sparql[i:])) is not None:
+            if m.group(0).upper() == "SELECT":
+                tokens.append((i, "SELECT"))
+            i += len(m.group(0))
+        else:
+            i += 1
+    return tokens
+
+
+def sub_select_groups(sparql: str, variables: list[str]) -> list[tuple[int, set[str]]]:
+    """Where a sub-select's WHERE group opens, and which of ``variables`` to bind there.
+
+    A variable is bound inside a sub-select only when that sub-select and every sub-select
+    around it project it (plainly or by ``*``) and it occurs in the group: the outer VALUES
+    row then joins with the same variable, so binding it earlier keeps the results and
+    spares computing the rows the outer join would drop (e.g. every other vendor).
+    """
+    tokens = _scan_tokens(sparql)
+    wanted = set(variables)
+    selects = []  # (brace offset, close offset, projected, occurring)
+    for k, (_, tok) in enumerate(tokens):
+        if tok != "SELECT":
+            continue
+        depth, projected, star, j = 0, set(), False, k + 1
+        while j < len(tokens) and tokens[j][1] != "{":
+            tok_j = tokens[j][1]
+            if tok_j == "(":
+                depth += 1
+            elif tok_j == ")":
+                depth -= 1
+            elif depth == 0 and tok_j == "*":
+                star = True
+            elif depth == 0 and tok_j.startswith("?"):
+                projected.add(tok_j[1:])
+            j += 1
+        if j >= len(tokens):
+            continue
+        level, end = 0, j
+        occurring = set()
+        for end in range(j, len(tokens)):
+            tok_e = tokens[end][1]
+            level += tok_e == "{"
+            level -= tok_e == "}"
+            if tok_e.startswith("?") and tok_e[1:] in wanted:
+                occurring.add(tok_e[1:])
+            if level == 0:
+                break
+        visible = (wanted if star else projected & wanted) & occurring
+        selects.append((tokens[j][0], tokens[end][0], visible))
+    groups = []
+    for index, (brace, _close, visible) in enumerate(selects[1:], start=1):
+        for outer_brace, outer_close, outer_visible in selects[1:index]:
+            if outer_brace < brace < outer_close:
+                visible = visible & outer_visible
+        if visible:
+            groups.append((brace, visible))
+    return groups
 
 
 def query_form(sparql: str) -> str:

@@ -33,7 +33,7 @@ QUERIES = Q.list_queries()
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int")}
 EXPECTED_QUERY_COUNT = 16
-EXPECTED_CASE_COUNT = 30
+EXPECTED_CASE_COUNT = 37
 
 
 def load_world(path: Path = WORLD) -> MemoryStore:
@@ -57,6 +57,15 @@ def collect_cases() -> list[tuple[str, str]]:
 
 
 CASES = collect_cases()
+
+
+def data_file(folder: Path, case: str) -> Path:
+    """The world a case runs on: ``<case>.data.trig``, the folder's ``data.trig``, a shared
+    ``<case>.trig`` beside world.trig (e.g. ``same-as.trig``), else ``world.trig``."""
+    for path in (folder / f"{case}.data.trig", folder / "data.trig", CASES_DIR / f"{case}.trig"):
+        if path.exists():
+            return path
+    return WORLD
 
 
 def row_key(term) -> tuple:
@@ -94,7 +103,7 @@ def test_query_case(stem, case, world, request):
     query = Q.find_query(stem)
     params_file = folder / f"{case}.params.yaml"
     params = yaml.safe_load(params_file.read_text(encoding="utf-8")) if params_file.exists() else {}
-    store = load_world(folder / "data.trig") if (folder / "data.trig").exists() else world
+    store = world if data_file(folder, case) == WORLD else load_world(data_file(folder, case))
     result = Q.run_query(store, query, params or {})
     expected_file = folder / f"{case}.expected.srj"
     if request.config.getoption("--update-expected", default=False) or os.environ.get(
@@ -125,6 +134,19 @@ def test_incident_reported_twice_counts_once_with_the_largest_count(world):
         for r in Q.run_query(world, "people-exposed-per-vendor").dicts()
     }
     assert rows == {"Softway Medical": 759_912, "Xtrem Santé": 758_912, "Dedalus France": 500_000}
+
+
+def test_same_as_twins_count_once_with_their_largest_count():
+    twins = load_world(CASES_DIR / "same-as.trig")
+    by_vendor = {
+        r["vendorName"].value: (int(r["people"].value), int(r["incidents"].value))
+        for r in Q.run_query(twins, "people-exposed-per-vendor").dicts()
+    }
+    assert by_vendor == {"Editeur P": (1500 + 10, 2), "Groupe G": (1500 + 10, 2)}
+    by_year = [
+        tuple(int(t.value) for t in row) for row in Q.run_query(twins, "incidents-by-year").rows
+    ]
+    assert by_year == [(2022, 1, 1500), (2024, 1, 10)]
 
 
 def test_vendor_share_figures(world):
@@ -201,6 +223,42 @@ def test_binding_adds_one_values_row_at_the_top_of_the_outer_where():
         " (?__vendor_iri ?__minimum_integer) { (<https://example.org/v> "
         '"2"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
     )
+
+
+def test_binding_repeats_the_row_in_each_sub_select_projecting_the_parameter():
+    query = Q.find_query("blast-radius")
+    vendor = "https://w3id.org/breachkg/id/vendor/softway-medical"
+    text = Q.bind_parameters(query, {"vendor": vendor})
+    row = f"\n  VALUES (?_vendor_iri) {{ (<{vendor}>) }}"
+    sub_selects = re.findall(r"SELECT (?:DISTINCT )?[^{]*\?_vendor_iri[^{]*\{", query.sparql)
+    assert len(sub_selects) > 5  # the outer SELECT and the sub-selects projecting the vendor
+    assert text.count(row) == len(sub_selects)
+    for match in re.finditer(r"SELECT (?:DISTINCT )?[^{]*\{", text):
+        follows = text[match.end() : match.end() + len(row)]
+        assert (follows == row) == ("?_vendor_iri" in match.group(0)), match.group(0)
+    assert text.replace(row, "") == query.sparql
+
+
+def test_binding_leaves_sub_selects_that_hide_the_parameter():
+    query = Q.read_query(
+        "SELECT ?n WHERE { { SELECT ?n WHERE { ?s <urn:p> ?n FILTER(?n != ?__x_literal) } }"
+        " { SELECT ?__x_literal WHERE { ?y <urn:q> ?__x_literal } } }"
+    )
+    text = Q.bind_parameters(query, {"x": 'a" } #'})
+    row = '\n  VALUES (?__x_literal) { ("a\\" } #") }'
+    assert text.count(row) == 2
+    assert text.index(row) == text.index("{") + 1
+    assert text.count(f"WHERE {{{row} ?y") == 1  # inside the projecting sub-select only
+
+
+def test_one_vendor_blast_radius_is_that_vendors_row_of_the_unbound_computation(world):
+    query = Q.find_query("blast-radius")
+    everyone = {r[0]: r for r in world.select(query.sparql.replace("?_vendor_iri", "?v")).rows}
+    for name in ("softway-medical", "xtrem-sante", "dedalus-france", "maincare"):
+        iri = NamedNode(f"https://w3id.org/breachkg/id/vendor/{name}")
+        rows = Q.run_query(world, query, {"vendor": iri.value}).rows
+        assert len(rows) == 1
+        assert rows[0] == everyone[iri]
 
 
 def test_updates_are_refused(world):
@@ -310,15 +368,19 @@ def test_cli_query_expression_and_errors(store_dir, capsys, tmp_path):
 # --- the same text runs on rdflib's SPARQL engine (the in-memory alternative) ---------------
 
 
-@pytest.fixture(scope="module")
-def rdflib_world():
+def load_rdflib(path: Path = WORLD):
     import rdflib
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         dataset = rdflib.Dataset(default_union=True)
-        dataset.parse(WORLD, format="trig")
+        dataset.parse(path, format="trig")
     return dataset
+
+
+@pytest.fixture(scope="module")
+def rdflib_world():
+    return load_rdflib()
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's own internals
@@ -331,7 +393,8 @@ def test_rdflib_gives_the_expected_results(stem, case, world, rdflib_world):
     params_file = folder / f"{case}.params.yaml"
     params = yaml.safe_load(params_file.read_text(encoding="utf-8")) if params_file.exists() else {}
     text = Q.bind_parameters(query, params or {}, world)
-    answer = rdflib_world.query(text)
+    path = data_file(folder, case)
+    answer = (rdflib_world if path == WORLD else load_rdflib(path)).query(text)
     rows = [
         tuple(None if row[v] is None else from_rdflib_term(row[v]) for v in answer.vars)
         for row in answer

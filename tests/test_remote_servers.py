@@ -188,8 +188,6 @@ REQUIRED_VALUES = {
 }
 #: (server, query) -> why Virtuoso differs; strict, so a fixed query shows up as XPASS.
 KNOWN_GAPS = {
-    ("virtuoso", "blast-radius"): "Virtuoso: transitive path (parentOrganization*) with "
-    "neither end bound is refused (error TR...)",
     ("virtuoso", "incidents-per-vendor-per-year"): "Virtuoso: internal SQL compiler error "
     "SQ156 (Bad dfe in sqlo_place_exp)",
     ("virtuoso", "incidents-by-data-category"): "Virtuoso returns xsd:boolean false as 0",
