@@ -227,7 +227,11 @@ def test_sigkill_mid_ingest_keeps_whole_committed_batches(tmp_path, articles, re
     command = [sys.executable, "-c", CHILD, "-q", "--store", str(store_dir), "ingest",
                "--no-validate", str(articles)]  # fmt: skip
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.PIPE
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
+        cwd=tmp_path,  # not the checkout, whose breachkg/ lacks the mapped loaders
     )
     try:
         assert wait_for_commit(process, time.monotonic() + KILL_DEADLINE) == (

@@ -569,6 +569,7 @@ def test_subprocess_refusals_print_one_line_and_no_traceback(tmp_path, name, dat
         text=True,
         timeout=120,
         env=env,
+        cwd=tmp_path,  # not the checkout, whose breachkg/ lacks the mapped loaders
     )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
@@ -580,7 +581,7 @@ def test_subprocess_query_with_hostile_parameter_is_one_line(tmp_path, sample_st
     done = subprocess.run(
         [sys.executable, "-m", "breachkg.cli", "--store", str(sample_store), "query",
          "incidents-by-year", "--param", "since=2020 } DROP ALL {"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
