@@ -70,6 +70,17 @@ class IngestReport:
         return sum(self.graphs.values())
 
 
+def refuse_if_invalid(source: LoadedSource, validate: Callable | None) -> None:
+    """Raise ``BreachkgValidationError`` when ``validate(source)`` reports non-conformance."""
+    if validate is None:
+        return
+    outcome = validate(source)
+    if outcome is not None and not getattr(outcome, "conforms", True):
+        raise BreachkgValidationError(
+            f"{source.name}: graph {source.graph} does not conform to the shapes", outcome
+        )
+
+
 def ingest_sources(
     store: Store,
     sources: Iterable[LoadedSource],
@@ -84,13 +95,7 @@ def ingest_sources(
     graphs: dict[str, dict] = {}
     report = IngestReport()
     for source in sources:
-        if validate is not None:
-            outcome = validate(source)
-            if outcome is not None and not getattr(outcome, "conforms", True):
-                raise BreachkgValidationError(
-                    f"{source.name}: graph {source.graph} does not conform to the shapes",
-                    outcome,
-                )
+        refuse_if_invalid(source, validate)
         graphs.setdefault(source.graph, {}).update(dict.fromkeys(source.quads))
         report.sources += 1
         report.skipped.extend(source.skipped)
@@ -327,13 +332,7 @@ def ingest_articles(
     )
     with bar:
         for source in load_article_files(files, refused, extractor):
-            if validate is not None:
-                outcome = validate(source)
-                if outcome is not None and not getattr(outcome, "conforms", True):
-                    raise BreachkgValidationError(
-                        f"{source.name}: graph {source.graph} does not conform to the shapes",
-                        outcome,
-                    )
+            refuse_if_invalid(source, validate)
             batch.setdefault(source.graph, {}).update(dict.fromkeys(source.quads))
             report.sources += 1
             report.articles += source.counts.get("articles", 1)

@@ -288,3 +288,31 @@ def virtuoso_server(tmp_path_factory) -> Iterator[str]:
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def assert_expected_quads(request):
+    """Compare loaded quads with the ``*.expected.trig`` beside their input, as sets of quads
+    (no blank nodes in loader output), printing missing and added ones; ``--update-expected``
+    (or $BREACHKG_UPDATE_EXPECTED) rewrites the file instead, to be reviewed like code."""
+    import pyoxigraph
+
+    from breachkg.vocab import PREFIXES
+
+    def check(quads, expected_file: Path) -> None:
+        if request.config.getoption("--update-expected", default=False) or os.environ.get(
+            "BREACHKG_UPDATE_EXPECTED"
+        ):
+            pyoxigraph.serialize(
+                sorted(quads, key=str),
+                str(expected_file),
+                format=pyoxigraph.RdfFormat.TRIG,
+                prefixes=PREFIXES,
+            )
+        expected = set(pyoxigraph.parse(path=str(expected_file), format=pyoxigraph.RdfFormat.TRIG))
+        got = set(quads)
+        missing = "\n".join(sorted(map(str, expected - got)))
+        added = "\n".join(sorted(map(str, got - expected)))
+        assert got == expected, f"missing:\n{missing}\nadded:\n{added}"
+
+    return check

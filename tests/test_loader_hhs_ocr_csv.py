@@ -6,10 +6,8 @@ Fixtures and where they came from: ``tests/fixtures/hhs_ocr_csv/README.md``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from breachkg.loaders import hhs_ocr_csv, loader_for
 from hypothesis import HealthCheck, given, settings
@@ -44,23 +42,9 @@ def incident(key: str) -> str:
     return mint_incident_iri(f"hhs:{key}")
 
 
-def test_three_breaches_equal_the_expected_graph(request):
+def test_three_breaches_equal_the_expected_graph(assert_expected_quads):
     source = load_one("three-breaches.csv")
-    expected_file = FIXTURES / "three-breaches.expected.trig"
-    if request.config.getoption("--update-expected", default=False) or os.environ.get(
-        "BREACHKG_UPDATE_EXPECTED"
-    ):
-        pyoxigraph.serialize(
-            sorted(source.quads, key=str),
-            str(expected_file),
-            format=pyoxigraph.RdfFormat.TRIG,
-            prefixes=PREFIXES,
-        )
-    expected = set(pyoxigraph.parse(path=str(expected_file), format=pyoxigraph.RdfFormat.TRIG))
-    got = set(source.quads)
-    missing = "\n".join(sorted(map(str, expected - got)))
-    added = "\n".join(sorted(map(str, got - expected)))
-    assert got == expected, f"missing:\n{missing}\nadded:\n{added}"
+    assert_expected_quads(source.quads, FIXTURES / "three-breaches.expected.trig")
 
 
 def test_known_rows_give_victim_state_count_date_and_attack_types():

@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from breachkg.loaders import loader_for, veris_json
 from hypothesis import HealthCheck, given, settings
@@ -45,23 +43,9 @@ def incident(incident_id: str) -> str:
     return mint_incident_iri(f"veris:{incident_id}")
 
 
-def test_iron_mountain_file_equals_the_expected_graph(request):
+def test_iron_mountain_file_equals_the_expected_graph(assert_expected_quads):
     source = load_file("iron-mountain-florida-hospital.json")
-    expected_file = FIXTURES / "iron-mountain-florida-hospital.expected.trig"
-    if request.config.getoption("--update-expected", default=False) or os.environ.get(
-        "BREACHKG_UPDATE_EXPECTED"
-    ):
-        pyoxigraph.serialize(
-            sorted(source.quads, key=str),
-            str(expected_file),
-            format=pyoxigraph.RdfFormat.TRIG,
-            prefixes=PREFIXES,
-        )
-    expected = set(pyoxigraph.parse(path=str(expected_file), format=pyoxigraph.RdfFormat.TRIG))
-    got = set(source.quads)
-    missing = "\n".join(sorted(map(str, expected - got)))
-    added = "\n".join(sorted(map(str, got - expected)))
-    assert got == expected, f"missing:\n{missing}\nadded:\n{added}"
+    assert_expected_quads(source.quads, FIXTURES / "iron-mountain-florida-hospital.expected.trig")
 
 
 def test_partner_is_a_vendor_and_the_year_is_a_gyear():
