@@ -20,19 +20,13 @@ import time
 from pathlib import Path
 
 import requests
-from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate_graph import generate  # noqa: E402
 
+from breachkg.rdf_io import canonical_dataset as canonical
 from breachkg.rdf_io import group_by_graph  # noqa: E402
 from breachkg.store import MemoryStore, OxigraphStore, RemoteStore  # noqa: E402
-
-
-def canonical(quads) -> Dataset:
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return dataset
 
 
 def start_oxigraph(folder: Path) -> tuple[subprocess.Popen, str]:

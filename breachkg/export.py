@@ -28,8 +28,6 @@ from pathlib import Path
 
 from pyoxigraph import (
     BlankNode,
-    CanonicalizationAlgorithm,
-    Dataset,
     DefaultGraph,
     NamedNode,
     Quad,
@@ -38,7 +36,7 @@ from pyoxigraph import (
 )
 
 from breachkg.errors import BreachkgParameterError
-from breachkg.rdf_io import sort_quads, write_bytes_atomically
+from breachkg.rdf_io import canonical_dataset, sort_quads, write_bytes_atomically
 from breachkg.store import Store
 from breachkg.vocab import PREFIXES
 
@@ -144,9 +142,7 @@ def canonical_quads(store: Store) -> list[Quad]:
     """The store's quads with blank nodes renamed by RDFC-1.0, sorted: stable across runs."""
     quads = list(store.quads())
     if any(isinstance(t, BlankNode) for q in quads for t in (q.subject, q.object)):
-        dataset = Dataset(quads)
-        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
+        quads = list(canonical_dataset(quads))
     return sort_quads(quads)
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import (
     BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
     DefaultGraph,
     Literal,
     NamedNode,
@@ -100,6 +102,14 @@ def read_rdf_file(path: str | os.PathLike[str], format: str | None = None) -> li
     except OSError as err:
         raise BreachkgInputError(path, err.strerror or str(err)) from None
     return parse_rdf_bytes(data, format, where=path)
+
+
+def canonical_dataset(quads: Iterable[Quad]) -> Dataset:
+    """The quads with blank nodes relabelled by RDFC-1.0: two isomorphic datasets compare
+    equal, whatever their blank-node labels or order."""
+    dataset = Dataset(quads)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
 
 
 def group_by_graph(quads: Iterable[Quad], default_graph: str) -> dict[str, list[Quad]]:

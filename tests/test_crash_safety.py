@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
 from breachkg import cli, pipeline, rdf_io
 from breachkg.errors import BreachkgInputError
 from breachkg.export import EXPORTERS, export_store
+from breachkg.rdf_io import canonical_dataset
 from breachkg.resources import resource_dir
 from breachkg.store import MemoryStore, OxigraphStore
 
@@ -39,9 +39,7 @@ UPDATES = {
 
 def canonical(quads) -> set[str]:
     """The quads as canonical N-Quads lines (blank nodes relabelled by RDFC-1.0)."""
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return {str(q) for q in dataset}
+    return {str(q) for q in canonical_dataset(quads)}
 
 
 def write_varied_articles(folder: Path, count: int = ARTICLES) -> list[Path]:

@@ -16,8 +16,6 @@ import stix2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import (
-    CanonicalizationAlgorithm,
-    Dataset,
     Literal,
     NamedNode,
     Quad,
@@ -29,6 +27,7 @@ from rdflib.compare import isomorphic
 from breachkg.cli import main
 from breachkg.errors import BreachkgParameterError
 from breachkg.export import EXPORTERS, export_bytes, export_store, void_path
+from breachkg.rdf_io import canonical_dataset
 from breachkg.store import MemoryStore, OxigraphStore
 from breachkg.vocab import GRAPH_NS, PREFIXES
 
@@ -58,9 +57,7 @@ def load_store(quads: list[Quad]) -> MemoryStore:
 
 
 def canonical(quads) -> set[Quad]:
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return set(dataset)
+    return set(canonical_dataset(quads))
 
 
 def assert_same_dataset(got, expected) -> None:

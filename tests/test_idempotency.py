@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
 from breachkg import cli, pipeline
+from breachkg.rdf_io import canonical_dataset
 from breachkg.resources import resource_dir
 from breachkg.store import MemoryStore, OxigraphStore
 
@@ -34,9 +34,7 @@ def all_sources() -> list[Path]:
 
 
 def canonical(quads) -> set[str]:
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return {str(q) for q in dataset}
+    return {str(q) for q in canonical_dataset(quads)}
 
 
 def assert_isomorphic(got: set[str], expected: set[str]) -> None:

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import (
-    CanonicalizationAlgorithm,
-    Dataset,
     Literal,
     NamedNode,
     Quad,
@@ -28,6 +26,7 @@ from pyoxigraph import (
 
 from breachkg.cli import main
 from breachkg.queries import bind_parameters, list_queries
+from breachkg.rdf_io import canonical_dataset
 from breachkg.store import MemoryStore, RemoteStore
 from breachkg.vocab import GRAPH_NS
 
@@ -49,9 +48,7 @@ def sample_graphs() -> dict[str, list[Quad]]:
 
 
 def canonical(quads) -> set[Quad]:
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return set(dataset)
+    return set(canonical_dataset(quads))
 
 
 def assert_same_quads(got, expected) -> None:

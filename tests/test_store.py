@@ -8,10 +8,11 @@ import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Quad, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 from rdflib.compare import isomorphic
 
 from breachkg.errors import BreachkgStoreError
+from breachkg.rdf_io import canonical_dataset as canonical
 from breachkg.rdf_io import group_by_graph, parse_rdf_bytes, read_rdf_file, sort_quads
 from breachkg.store import (
     MemoryStore,
@@ -31,12 +32,6 @@ EX = "http://example.org/"
 
 def fixture_graphs() -> dict[str, list[Quad]]:
     return group_by_graph(read_rdf_file(TWO_GRAPHS), default_graph=EX + "default")
-
-
-def canonical(quads) -> Dataset:
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return dataset
 
 
 def assert_same_quads(found, expected) -> None:
